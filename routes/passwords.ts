@@ -1,8 +1,7 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
 import { AMBIGUOUS_CHARACTERS, createPasswordPolicy, generatePasswords, strengthOf } from '../src/generator/index.js'
-import { API_ERRORS, emptyBodyMeansDefaults, problemResponses, secretMediaType, secretResponse, sendSecrets } from '../src/http/secret-reply.js'
+import { registerGeneratorEndpoint } from '../src/http/generator-routes.js'
 import { PasswordQuery, PasswordRequest, PasswordResponse, type PasswordRequestBody, type PasswordResponseBody } from '../src/schemas/password.js'
-import { ref } from '../src/schemas/ref.js'
 
 function generate (request: Required<PasswordRequestBody>): { body: PasswordResponseBody, secrets: string[] } {
   const { count, ...options } = request
@@ -38,56 +37,21 @@ const description = 'Draws each password uniformly from every password the optio
   'equally likely. `entropyBits` is log2 of their exact number. Impossible options (no class, a class entirely ' +
   'excluded) are a 400 that says what to change.'
 
-const errors = {
-  400: 'Invalid options: a value out of range or of the wrong type, an unknown field, or options no password can satisfy.',
-  ...API_ERRORS
-}
-
 // POST and GET /api/generate: the old service's endpoint, same body and field names, plus the new options.
-const passwords: FastifyPluginAsyncTypebox = async function passwords (app) {
-  app.post('/api/generate', {
-    config: { rateLimited: true },
-    preValidation: emptyBodyMeansDefaults,
-    schema: {
-      operationId: 'generatePassword',
-      tags: ['passwords'],
-      summary: 'Generate passwords (JSON body)',
-      description,
-      body: ref(PasswordRequest),
-      response: {
-        200: secretResponse(PasswordResponse, 'The passwords, one per line.'),
-        ...problemResponses({
-          ...errors,
-          413: 'The body is larger than BODY_LIMIT.',
-          415: 'The body is not application/json.'
-        })
-      }
-    }
-  }, async function generateFromBody (request, reply) {
-    const mediaType = secretMediaType(request)
-    const { body, secrets } = generate(request.body as Required<PasswordRequestBody>)
-    app.metrics.passwordsGenerated.inc(secrets.length)
-    return sendSecrets(reply, mediaType, body, secrets)
-  })
-
-  app.get('/api/generate', {
-    config: { rateLimited: true },
-    schema: {
-      operationId: 'generatePasswordFromQuery',
-      tags: ['passwords'],
-      summary: 'Generate passwords (query string)',
-      description: description + ' Example: `curl -s -H "Accept: text/plain" "localhost:5000/api/generate?length=24&symbols=false"`.',
-      querystring: PasswordQuery,
-      response: {
-        200: secretResponse(PasswordResponse, 'The passwords, one per line.'),
-        ...problemResponses(errors)
-      }
-    }
-  }, async function generateFromQuery (request, reply) {
-    const mediaType = secretMediaType(request)
-    const { body, secrets } = generate(request.query as Required<PasswordRequestBody>)
-    app.metrics.passwordsGenerated.inc(secrets.length)
-    return sendSecrets(reply, mediaType, body, secrets)
+const passwords: FastifyPluginAsync = async function passwords (app) {
+  registerGeneratorEndpoint<Required<PasswordRequestBody>>(app, {
+    path: '/api/generate',
+    operationId: 'generatePassword',
+    tag: 'passwords',
+    noun: 'passwords',
+    description,
+    example: 'curl -s -H "Accept: text/plain" "localhost:5000/api/generate?length=24&symbols=false"',
+    body: PasswordRequest,
+    query: PasswordQuery,
+    response: PasswordResponse,
+    badRequest: 'Invalid options: a value out of range or of the wrong type, an unknown field, or options no password can satisfy.',
+    generate,
+    counter: (app) => app.metrics.passwordsGenerated
   })
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { packageRoot } from '../paths.js'
 
 // The EFF large wordlist (https://www.eff.org/dice), shipped in data/ exactly as EFF publishes it: 7,776 lines of
 // "<five dice digits><TAB><word>\n". It is read once at module load and pinned by its SHA-256, so a truncated,
@@ -26,23 +26,6 @@ export const WORDLIST = Object.freeze({
 })
 
 const LINE = /^[1-6]{5}\t([a-z](?:[a-z-]*[a-z])?)$/
-
-/**
- * The nearest directory at or above `start` that holds a package.json. The same code runs from src/generator
- * (tsx, tests) and from dist/src/generator (compiled), so data files are found from the package root, not by a
- * fixed relative path.
- */
-export function findPackageRoot (start: string): string {
-  let directory = start
-  while (!existsSync(join(directory, 'package.json'))) {
-    const parent = dirname(directory)
-    if (parent === directory) {
-      throw new Error(`no package.json found in ${start} or any directory above it`)
-    }
-    directory = parent
-  }
-  return directory
-}
 
 /** Parses the wordlist text and checks its shape: line format, word count, uniqueness, prefix-freeness. */
 export function parseWordlist (text: string): string[] {
@@ -82,7 +65,7 @@ export function loadWordlist (path: string): string[] {
   return parseWordlist(bytes.toString('utf8'))
 }
 
-export const WORDLIST_PATH = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'data', 'eff_large_wordlist.txt')
+export const WORDLIST_PATH = join(packageRoot, 'data', 'eff_large_wordlist.txt')
 
 /** The 7,776 words in list order (dice order). */
 export const WORDS: readonly string[] = Object.freeze(loadWordlist(WORDLIST_PATH))

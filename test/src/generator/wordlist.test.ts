@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { WORDLIST, WORDLIST_PATH, WORDS, findPackageRoot, loadWordlist, parseWordlist } from '../../../src/generator/wordlist.js'
-
-const root = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+import { WORDLIST, WORDLIST_PATH, WORDS, loadWordlist, parseWordlist } from '../../../src/generator/wordlist.js'
+import { packageRoot as root } from '../../../src/paths.js'
 const text = readFileSync(join(root, 'data', 'eff_large_wordlist.txt'), 'utf8')
 
 t.test('the shipped file is the EFF large wordlist, byte for byte', async (t) => {
@@ -36,24 +35,6 @@ t.test('the list is prefix-free, so passphrases read back unambiguously', async 
   // Splitting on "-" is what breaks for the hyphenated words, not decoding: none of their halves that start a
   // word is itself a word.
   t.same(['drop', 'felt', 't', 'yo'].filter((half) => words.has(half)), [])
-})
-
-t.test('findPackageRoot walks up from source and from compiled output', async (t) => {
-  t.equal(findPackageRoot(join(root, 'src', 'generator')), root)
-  t.equal(findPackageRoot(join(root, 'dist', 'src', 'generator')), root, 'works even before dist/ exists')
-  const base = mkdtempSync(join(tmpdir(), 'wordlist-'))
-  t.teardown(() => rmSync(base, { recursive: true, force: true }))
-  const nested = join(base, 'app', 'dist', 'src', 'generator')
-  mkdirSync(nested, { recursive: true })
-  writeFileSync(join(base, 'app', 'package.json'), '{}')
-  t.equal(findPackageRoot(nested), join(base, 'app'))
-})
-
-t.test('findPackageRoot fails clearly without a package.json', async (t) => {
-  const base = mkdtempSync(join(tmpdir(), 'wordlist-'))
-  t.teardown(() => rmSync(base, { recursive: true, force: true }))
-  // Only meaningful where no directory above the temporary directory holds a package.json.
-  t.throws(() => findPackageRoot(base), { message: `no package.json found in ${base} or any directory above it` })
 })
 
 t.test('parseWordlist accepts the real text and rejects damaged ones', async (t) => {
