@@ -85,6 +85,13 @@ export function runPrimary (config: Config, count: number): void {
     respawnTimers.add(timer)
   })
 
+  // A worker still booting when the shutdown began may have missed the message: tell it again once it listens.
+  cluster.on('listening', (worker) => {
+    if (stopping) {
+      worker.send({ type: SHUTDOWN } satisfies ShutdownMessage)
+    }
+  })
+
   cluster.on('message', (worker, message: unknown) => {
     if (!isMessage<MetricsRequest>(message, METRICS_REQUEST)) {
       return

@@ -1,4 +1,4 @@
-import negotiate from '@fastify/accept-negotiator'
+import Negotiator from 'negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import { HttpProblem } from '../problems.js'
@@ -14,8 +14,8 @@ export function secretMediaType (request: FastifyRequest): MediaType {
   if (accept === undefined || accept === '') {
     return 'application/json'
   }
-  const chosen = negotiate(accept, [...MEDIA_TYPES]) as MediaType | null
-  if (chosen === null) {
+  const chosen = new Negotiator({ headers: { accept } }).mediaType([...MEDIA_TYPES]) as MediaType | undefined
+  if (chosen === undefined) {
     throw new HttpProblem(406, `Cannot answer with ${accept.slice(0, 100)}: this endpoint answers application/json or text/plain.`)
   }
   return chosen

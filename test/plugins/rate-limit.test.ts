@@ -1,8 +1,9 @@
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { startRedis } from '../helpers/redis.js'
 
-async function burst (app: Awaited<ReturnType<typeof buildTestApp>>['app'], n: number, request: Parameters<typeof app.inject>[0] & object) {
+async function burst (app: FastifyInstance, n: number, request: InjectOptions) {
   const statuses: number[] = []
   for (let i = 0; i < n; i++) {
     statuses.push((await app.inject(request)).statusCode)
