@@ -215,7 +215,7 @@ function send (request: FastifyRequest, reply: FastifyReply, item: Resource): Fa
 const hidden = { schema: { hide: true } } as const
 
 // GET / (the page) and GET /assets/<path>.<hash>.<ext> (its files), all built in memory at start-up. Only the exact
-// fingerprinted URLs are routes, so a stale or unknown asset falls through to the app's 404 problem.
+// fingerprinted URLs are served, so a stale or unknown asset gets the app's 404 problem.
 const page: FastifyPluginAsync<PageOptions> = async function page (app, opts) {
   const bundle = await buildPage(opts.root ?? join(packageRoot, 'public'), {
     version: serviceVersion(app.config),
@@ -227,11 +227,14 @@ const page: FastifyPluginAsync<PageOptions> = async function page (app, opts) {
     return send(request, reply, bundle.html)
   })
 
-  for (const [url, asset] of bundle.assets) {
-    app.get(url, hidden, async function serveAsset (request, reply) {
-      return send(request, reply, asset)
-    })
-  }
+  // One route for every asset keeps the metrics' route label to one value that does not change with each deploy.
+  app.get('/assets/*', hidden, async function serveAsset (request, reply) {
+    const asset = bundle.assets.get(request.url.split('?', 1)[0] as string)
+    if (asset === undefined) {
+      return reply.callNotFound()
+    }
+    return send(request, reply, asset)
+  })
 }
 
 export default page
