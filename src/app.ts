@@ -18,12 +18,18 @@ import passphraseRoutes from '../routes/passphrases.js'
 import pageRoutes from '../routes/page.js'
 import passwordRoutes from '../routes/passwords.js'
 import { trustProxy, type Config } from './config.js'
+import { prettyTransport } from './logging.js'
 
 export type App = FastifyInstance & { withTypeProvider: () => FastifyInstance }
 
 export interface BuildOptions {
   /** Where logs go (tests capture them); stdout when absent. */
   logStream?: NodeJS.WritableStream
+}
+
+function pretty (): { transport?: ReturnType<typeof prettyTransport> } {
+  const transport = prettyTransport()
+  return transport === undefined ? {} : { transport }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -54,7 +60,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const logger: FastifyServerOptions['logger'] = {
     level: config.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    ...(options.logStream === undefined ? {} : { stream: options.logStream })
+    ...(options.logStream === undefined ? pretty() : { stream: options.logStream })
   }
   const app = Fastify({
     logger,

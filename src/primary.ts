@@ -3,6 +3,7 @@ import { pino } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import { METRICS_REQUEST, METRICS_RESPONSE, SHUTDOWN, isMessage, type MetricsRequest, type MetricsResponse, type ShutdownMessage } from './cluster-messages.js'
 import type { Config } from './config.js'
+import { prettyTransport } from './logging.js'
 
 /** A worker that dies this many times within CRASH_WINDOW_MS means a crash loop: the primary gives up. */
 const CRASH_LIMIT = 5
@@ -15,7 +16,8 @@ const MAX_RESPAWN_DELAY_MS = 5_000
  * worker, and exits after the last one has exited. It never builds an app.
  */
 export function runPrimary (config: Config, count: number): void {
-  const log = pino({ level: config.LOG_LEVEL, base: { pid: process.pid, role: 'primary' } })
+  const transport = prettyTransport()
+  const log = pino({ level: config.LOG_LEVEL, base: { pid: process.pid, role: 'primary' }, ...(transport === undefined ? {} : { transport }) })
   const aggregator = new AggregatorRegistry()
   const crashes: number[] = []
   const respawnTimers = new Set<NodeJS.Timeout>()
