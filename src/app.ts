@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import configPlugin from '../plugins/config.js'
 import errorsPlugin from '../plugins/errors.js'
 import healthPlugin from '../plugins/health.js'
@@ -19,6 +20,7 @@ import pageRoutes from '../routes/page.js'
 import passwordRoutes from '../routes/passwords.js'
 import { trustProxy, type Config } from './config.js'
 import { prettyTransport } from './logging.js'
+import { problem } from './problems.js'
 
 export type App = FastifyInstance & { withTypeProvider: () => FastifyInstance }
 
@@ -55,6 +57,32 @@ class RequestLog extends LogController {
   }
 }
 
+// Errors Node's HTTP parser finds before there is a request (malformed HTTP, headers over 16 KB, REQUEST_TIMEOUT
+// exceeded) leave as problem+json too, written straight to the socket; a client's mistake logs no stack.
+function clientErrorHandler (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return
+  }
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const detail = status === 408
+    ? 'The request was not received in time (REQUEST_TIMEOUT).'
+    : status === 431 ? 'The request headers are larger than this service accepts.' : 'The request is not valid HTTP/1.1.'
+  this.log.debug({ code: error.code, status }, 'client error')
+  if (socket.writable) {
+    const body = JSON.stringify({ ...problem(status, detail), requestId: randomUUID() })
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
+}
+
+// A path that is not valid percent-encoded UTF-8 (/docs/%zz) is found by the router before any hook or handler runs.
+function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400
+  void reply.code(status).type('application/problem+json; charset=utf-8')
+    .send({ ...problem(status, 'The path is not valid percent-encoded UTF-8.'), requestId: request.id })
+}
+
 /** The only place Fastify() is called: every server option lives here. */
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger: FastifyServerOptions['logger'] = {
@@ -70,6 +98,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     genReqId: requestId,
     trustProxy: trustProxy(config),
     requestTimeout: config.REQUEST_TIMEOUT * 1000,
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default): without this a slow client
+    // outlives REQUEST_TIMEOUT by up to 30 s. (headersTimeout follows: min(60 s, requestTimeout).)
+    http: { requestTimeout: config.REQUEST_TIMEOUT * 1000, connectionsCheckingInterval: Math.min(1000, config.REQUEST_TIMEOUT * 250) },
+    clientErrorHandler,
+    frameworkErrors,
     // In-flight and keep-alive requests are still served while closing (with Connection: close), never refused.
     return503OnClosing: false
   }).withTypeProvider<TypeBoxTypeProvider>()
