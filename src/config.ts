@@ -28,7 +28,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_FAIL_OPEN: Type.Boolean({ default: true, description: 'While Redis is unreachable: true lets requests through unlimited, false answers 503 (and readiness fails).' }),
   RATE_LIMIT_ALLOW_LIST: Type.String({ pattern: '^(|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$', default: '', description: 'Client addresses or CIDRs that are never rate limited, comma-separated.' }),
   REQUEST_TIMEOUT: Type.Integer({ minimum: 1, maximum: 300, default: 10, description: 'Seconds a client may take to send a whole request (headers and body); slower ones are cut off (slowloris protection).' }),
-  WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'Worker processes sharing the port. 0: one without Redis, one per CPU with Redis. More than one needs Redis.' }),
+  WORKERS: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'Worker processes sharing the port. 0: one without Redis, one per usable CPU (cgroup CPU quota respected) with Redis. More than one needs Redis.' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1, maximum: 600, default: 10, description: 'Seconds a worker may take to finish in-flight requests after SIGTERM before it is forced out.' }),
   METRICS_TOKEN: Type.String({ pattern: '^[\\x21-\\x7e]{0,256}$', default: '', secret: true, description: 'When set, GET /metrics needs `Authorization: Bearer <token>`.' })
 }, { additionalProperties: false })
@@ -91,12 +91,33 @@ export function usesRedis (config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NOD
   return config.REDIS_URL !== '' || config.REDIS_CLUSTER_NODES !== ''
 }
 
-/** How many workers to run: WORKERS, or when 0, one per CPU with Redis and one without. */
+/**
+ * CPUs this process may really use: the machine's, or fewer under a cgroup v2 CPU quota (a container limited to
+ * 0.5 or 2 CPUs sees every CPU of the host in os.availableParallelism()).
+ */
+export function cpuBudget (cpuMax = readCpuMax()): number {
+  const cpus = availableParallelism()
+  const [quota, period] = (cpuMax ?? '').trim().split(/\s+/)
+  if (quota === undefined || quota === 'max' || !/^\d+$/.test(quota) || period === undefined || !/^\d+$/.test(period)) {
+    return cpus
+  }
+  return Math.max(1, Math.min(cpus, Math.floor(Number(quota) / Number(period))))
+}
+
+function readCpuMax (): string | undefined {
+  try {
+    return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** How many workers to run: WORKERS, or when 0, one per usable CPU with Redis and one without. */
 export function workerCount (config: Pick<Config, 'WORKERS' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): number {
   if (config.WORKERS > 0) {
     return config.WORKERS
   }
-  return usesRedis(config) ? availableParallelism() : 1
+  return usesRedis(config) ? cpuBudget() : 1
 }
 
 const packageJson = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string, version: string }

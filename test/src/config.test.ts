@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { ConfigSchema, loadConfig, trustProxy, workerCount } from '../../src/config.js'
+import { availableParallelism } from 'node:os'
+import { ConfigSchema, cpuBudget, loadConfig, trustProxy, workerCount } from '../../src/config.js'
 import { configTable, envExample } from '../../src/documents.js'
 
 t.test('every setting has a default, so an empty environment is valid', async (t) => {
@@ -45,6 +46,16 @@ t.test('worker count and proxy trust', async (t) => {
   const hops = trustProxy(loadConfig({ TRUST_PROXY: '1' })) as (address: string, hop: number) => boolean
   t.equal(hops('10.0.0.1', 0), true)
   t.equal(hops('10.0.0.1', 1), false)
+})
+
+t.test('the CPU budget respects a cgroup v2 quota', async (t) => {
+  const cpus = availableParallelism()
+  t.equal(cpuBudget('max 100000\n'), cpus, 'no quota')
+  t.equal(cpuBudget('50000 100000\n'), 1, 'half a CPU is still one worker')
+  t.equal(cpuBudget(`${cpus * 100000} 100000`), cpus)
+  t.equal(cpuBudget(`${(cpus + 8) * 100000} 100000`), cpus, 'never more than the machine has')
+  t.equal(cpuBudget(undefined), cpus, 'no cgroup file')
+  t.equal(cpuBudget('garbage'), cpus)
 })
 
 t.test('README table and .env.example list every setting with its default (run npm run docs:config)', async (t) => {
