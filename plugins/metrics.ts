@@ -61,11 +61,15 @@ export default fp(async function metrics (app) {
   const redis = app.redis
   new Gauge({ // eslint-disable-line no-new -- registered in `registry`, read on each scrape
     name: 'redis_up',
-    help: '1 while the Redis connection is ready, 0 while it is down; absent without Redis.',
+    help: '1 while the Redis connection is ready (in a cluster: in every worker), 0 while it is down; absent without Redis.',
     registers: redis === null ? [] : [registry],
+    // Summed over the workers, the gauge would read 2, 3 ...; the service is only fully up if every worker is.
+    aggregator: 'min',
     collect () { this.set(redis?.status === 'ready' ? 1 : 0) }
   })
   if (cluster.isWorker) {
+    // prom-client starts answering the primary's requests only once an AggregatorRegistry exists in the worker.
+    new AggregatorRegistry() // eslint-disable-line no-new -- installs the worker's IPC listener
     AggregatorRegistry.setRegistries([registry])
   }
   app.decorate('metrics', {

@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Type.String({ pattern: '^(|rediss?://\\S+)$', default: '', secret: true, description: 'Redis for the shared rate-limit counters (redis:// or rediss:// with TLS; user, password and db in the URL). Empty: counters in memory, one process only.' }),
   REDIS_CLUSTER_NODES: Type.String({ pattern: '^(|[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*)$', default: '', description: 'Redis Cluster seed nodes as host:port,host:port (credentials and TLS from REDIS_URL if set). Takes precedence over REDIS_URL for the connection.' }),
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.{}-]{0,64}$', default: 'password-generator:', description: 'Prefix of every Redis key the service writes.' }),
-  REDIS_COMMAND_TIMEOUT: Type.Integer({ minimum: 10, maximum: 10000, default: 250, description: 'Longest a request waits for Redis, in milliseconds; commands fail at once while Redis is unreachable.' }),
+  REDIS_COMMAND_TIMEOUT: Type.Integer({ minimum: 10, maximum: 10000, default: 500, description: 'Longest a request waits for Redis, in milliseconds; commands fail at once while Redis is unreachable.' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1000000000, default: 100, description: 'Requests each client may make to /api/generate and /api/passphrase (together) per window.' }),
   RATE_LIMIT_WINDOW: Type.Integer({ minimum: 1, maximum: 86400, default: 60, description: 'Length of the rate-limit window in seconds.' }),
   RATE_LIMIT_FAIL_OPEN: Type.Boolean({ default: true, description: 'While Redis is unreachable: true lets requests through unlimited, false answers 503 (and readiness fails).' }),

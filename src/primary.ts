@@ -5,7 +5,11 @@ import { METRICS_REQUEST, METRICS_RESPONSE, SHUTDOWN, isMessage, type MetricsReq
 import type { Config } from './config.js'
 import { prettyTransport } from './logging.js'
 
-/** A worker that dies this many times within CRASH_WINDOW_MS means a crash loop: the primary gives up. */
+/**
+ * Workers dying this many times within CRASH_WINDOW_MS, or this many in a row before they could listen (however slowly
+ * they fail: a worker that takes 15 s to fail would never reach the limit within the window), mean a crash loop: the
+ * primary gives up.
+ */
 const CRASH_LIMIT = 5
 const CRASH_WINDOW_MS = 60_000
 const MAX_RESPAWN_DELAY_MS = 5_000
@@ -20,11 +24,20 @@ export function runPrimary (config: Config, count: number): void {
   const log = pino({ level: config.LOG_LEVEL, base: { pid: process.pid, role: 'primary' }, ...(transport === undefined ? {} : { transport }) })
   const aggregator = new AggregatorRegistry()
   const crashes: number[] = []
+  const listened = new WeakSet<Worker>()
+  let failedStarts = 0
   const respawnTimers = new Set<NodeJS.Timeout>()
   let stopping = false
   let failed = false
 
-  const fork = (): Worker => cluster.fork()
+  const fork = (): Worker => {
+    const worker = cluster.fork()
+    worker.once('listening', () => {
+      listened.add(worker)
+      failedStarts = 0
+    })
+    return worker
+  }
 
   const exitWhenAllGone = (): void => {
     if (Object.keys(cluster.workers ?? {}).length === 0) {
@@ -72,13 +85,17 @@ export function runPrimary (config: Config, count: number): void {
     while (crashes.length > 0 && (crashes[0] as number) < now - CRASH_WINDOW_MS) {
       crashes.shift()
     }
-    if (crashes.length >= CRASH_LIMIT) {
-      log.fatal({ worker: worker.process.pid, code, signal, crashes: crashes.length }, `workers died ${crashes.length} times within ${CRASH_WINDOW_MS / 1000} s: giving up`)
+    if (!listened.has(worker)) {
+      failedStarts++
+    }
+    if (crashes.length >= CRASH_LIMIT || failedStarts >= CRASH_LIMIT) {
+      const why = crashes.length >= CRASH_LIMIT ? `workers died ${crashes.length} times within ${CRASH_WINDOW_MS / 1000} s` : `${failedStarts} workers in a row died before they could listen`
+      log.fatal({ worker: worker.process.pid, code, signal, crashes: crashes.length, failedStarts }, `${why}: giving up`)
       failed = true
       stop('crash loop', false)
       return
     }
-    const delay = Math.min(100 * 2 ** (crashes.length - 1), MAX_RESPAWN_DELAY_MS)
+    const delay = Math.min(100 * 2 ** (Math.max(crashes.length, failedStarts) - 1), MAX_RESPAWN_DELAY_MS)
     log.error({ worker: worker.process.pid, code, signal, respawnInMs: delay }, 'worker died unexpectedly; respawning')
     const timer = setTimeout(() => {
       respawnTimers.delete(timer)

@@ -30,22 +30,22 @@ async function openConnections (server: Server): Promise<number> {
 // http's server.close() destroys idle keep-alive connections at once, so a client that is just sending its next request
 // on one gets ECONNRESET: a lost request. Instead stop accepting (net's close leaves open connections alone) and let
 // each connection end after one more answer, which carries Connection: close while Fastify is closing. Connections
-// still idle after KEEP_ALIVE_DRAIN_MS are closed by Fastify's server.close() next.
-async function drainKeepAlive (server: Server): Promise<void> {
+// still idle after `ms` are closed by Fastify's server.close() next.
+async function drainKeepAlive (server: Server, ms: number): Promise<void> {
   if (!server.listening) {
     return
   }
   NetServer.prototype.close.call(server)
-  const deadline = Date.now() + KEEP_ALIVE_DRAIN_MS
+  const deadline = Date.now() + ms
   while (Date.now() < deadline && await openConnections(server) > 0) {
     await sleep(10)
   }
 }
 
 // One worker: install close-with-grace before listening (a signal during boot is still graceful), then listen.
-// Shutdown: readiness turns 503 (preClose), the server stops accepting, in-flight requests finish and keep-alive
-// connections end after one more answer, Redis quits, exit 0;
-// after SHUTDOWN_TIMEOUT the process is forced out with a log line; a second signal exits at once.
+// Shutdown: readiness turns 503 (preClose), the server stops accepting, in-flight requests finish, keep-alive connections
+// end after one more answer, Redis quits, exit 0; after SHUTDOWN_TIMEOUT the process is forced out with a log line; a
+// second signal exits at once.
 async function runWorker (config: Config): Promise<void> {
   const building = buildApp(config)
   const inCluster = cluster.isWorker
@@ -75,7 +75,8 @@ async function runWorker (config: Config): Promise<void> {
   }
   const app = await building
   // Registered after the health plugin's preClose: readiness is already 503 while connections drain.
-  app.addHook('preClose', async () => { await drainKeepAlive(app.server) })
+  // At most half the grace delay, so that idle clients alone never make the shutdown time out.
+  app.addHook('preClose', async () => { await drainKeepAlive(app.server, Math.min(KEEP_ALIVE_DRAIN_MS, config.SHUTDOWN_TIMEOUT * 500)) })
   app.addHook('onClose', async () => { graceful.uninstall() })
   await app.listen({ port: config.PORT, host: config.HOST })
 }

@@ -84,8 +84,9 @@ export async function startService (t: Test, env: Record<string, string> = {}, o
       exited.then(() => false)
     ])
     if (!ready) {
+      const state = child.exitCode === null && child.signalCode === null ? 'still running' : `exited with code ${String(child.exitCode)}, signal ${String(child.signalCode)}`
       child.kill('SIGKILL')
-      throw new Error(`service did not become ready on ${url}${waitPath}; output:\n${output}`)
+      throw new Error(`service did not become ready on ${url}${waitPath} (${state}); output:\n${output}`)
     }
   }
   if (options.workers !== undefined) {
