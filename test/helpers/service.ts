@@ -33,12 +33,6 @@ export interface StartOptions {
   workers?: number
 }
 
-// The service gets no setting from the test's own environment (hermetic), but keeps tap's coverage hooks
-// (NODE_OPTIONS and _TAPJS_*), so code run only in child processes (the cluster primary, signals) is measured too.
-function coverageEnvironment (): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => /^(NODE_OPTIONS$|_TAPJS_)/.test(entry[0]) && entry[1] !== undefined))
-}
-
 /** Starts the real service as a child process on a free port of 127.0.0.1 and waits until it is ready. */
 export async function startService (t: Test, env: Record<string, string> = {}, options: StartOptions = {}): Promise<Service> {
   const port = env.PORT === undefined ? await freePort() : Number(env.PORT)
@@ -46,7 +40,8 @@ export async function startService (t: Test, env: Record<string, string> = {}, o
   const args = options.entry === 'dist' ? [join(cwd, 'dist/src/server.js')] : ['--import', 'tsx', join(cwd, 'src/server.ts')]
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...coverageEnvironment(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    // No setting comes from the test's own environment: the service sees only what the test passes.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
