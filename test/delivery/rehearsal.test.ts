@@ -78,7 +78,9 @@ t.test('the production build starts as the image user, passes the black-box suit
     return
   }
 
-  await t.spawn('npm', ['run', '--silent', 'test:black-box'], {
+  // The suite file runs as a plain subprocess (what `npm run test:black-box` runs through tap): a nested tap run in
+  // this directory would reset the outer run's coverage data in .tap/.
+  await t.spawn(process.execPath, ['--import', 'tsx', 'test/black-box/suite.ts'], {
     cwd: packageRoot,
     env: { ...process.env, BASE_URL: baseUrl, EXPECT_VERSION: env.APP_VERSION, EXPECT_ENVIRONMENT: production.APP_ENV ?? '' }
   }, 'black-box suite')
