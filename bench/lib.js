@@ -210,3 +210,21 @@ export async function runWrk ({ url, connections, seconds, onSample }) {
     wrkCpu
   }
 }
+
+/** A limit no bench run can reach in the 60 s window: nothing is rejected, but the counting is done on every request. */
+export const BENCH_RATE_LIMIT = { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_WINDOW: '60' }
+
+/** The environment of the service under a bench: production's log level, the bench's port and rate limit. */
+export function serviceEnv ({ port, workers, redisUrl, keyPrefix }) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info', // production's level: one log line per request
+    ...BENCH_RATE_LIMIT,
+    WORKERS: String(workers),
+    ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+    ...(keyPrefix === undefined ? {} : { REDIS_KEY_PREFIX: keyPrefix })
+  }
+}

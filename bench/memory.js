@@ -7,7 +7,7 @@
 // check fails. Request logging stays on (info), written to a scratch file that is deleted afterwards.
 // BENCH_MEMORY_NODE_OPTIONS is passed to the service as NODE_OPTIONS (to try V8 heap limits).
 import { join } from 'node:path'
-import { cpuSeconds, freePort, loadAverage, removeDir, root, rssMb, runWrk, scratchDir, sleep, startRedis, startTarget } from './lib.js'
+import { cpuSeconds, freePort, loadAverage, removeDir, root, rssMb, runWrk, scratchDir, serviceEnv, sleep, startRedis, startTarget } from './lib.js'
 
 const TOTAL = Number(process.env.BENCH_MEMORY_REQUESTS ?? 2_000_000)
 const CONNECTIONS = Number(process.env.BENCH_MEMORY_CONNECTIONS ?? 100)
@@ -28,15 +28,7 @@ async function runVariant (variant, dir) {
   const redis = store === 'redis' ? await startRedis() : null
   const port = await freePort()
   const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME ?? '/tmp',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    RATE_LIMIT_MAX: '1000000000',
-    RATE_LIMIT_WINDOW: '60',
-    WORKERS: workers,
-    ...(redis === null ? {} : { REDIS_URL: redis.url }),
+    ...serviceEnv({ port, workers, ...(redis === null ? {} : { redisUrl: redis.url }) }),
     // To try V8 heap settings on the service (workers inherit them), e.g. '--max-old-space-size=96'.
     ...(process.env.BENCH_MEMORY_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_MEMORY_NODE_OPTIONS })
   }

@@ -8,7 +8,7 @@
 // Usage: npm run build && node bench/profile.js
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { benchDir, freePort, root, runWrk, scratchDir, startRedis, startTarget } from './lib.js'
+import { benchDir, freePort, root, runWrk, scratchDir, serviceEnv, startRedis, startTarget } from './lib.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
@@ -99,15 +99,7 @@ const port = await freePort()
 const redis = useRedis ? await startRedis() : null
 const profileDir = join(dir, 'profile')
 const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME ?? '/tmp',
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'info',
-  RATE_LIMIT_MAX: '1000000000',
-  RATE_LIMIT_WINDOW: '60',
-  WORKERS: '1',
-  ...(redis === null ? {} : { REDIS_URL: redis.url }),
+  ...serviceEnv({ port, workers: 1, ...(redis === null ? {} : { redisUrl: redis.url }) }),
   ...JSON.parse(process.env.BENCH_PROFILE_ENV ?? '{}')
 }
 const minimal = process.env.BENCH_PROFILE_TARGET === 'minimal'

@@ -13,7 +13,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { engineTable } from './engine.js'
 import {
-  benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, sleep, startRedis, startTarget
+  BENCH_RATE_LIMIT, benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, serviceEnv, sleep, startRedis,
+  startTarget
 } from './lib.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -21,10 +22,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number)
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? null
 const WRITE = process.env.BENCH_WRITE !== '0'
-// A limit no run can reach in the default 60 s window, so no request is ever rejected while the counting work is
-// still done on every request.
-const RATE_LIMIT_MAX = '1000000000'
-const RATE_LIMIT_WINDOW = '60'
 
 const TARGETS = [
   { key: 'minimal', label: 'minimal', kind: 'minimal', store: 'none' },
@@ -42,18 +39,12 @@ async function startOne (target, dir, redis) {
   const port = await freePort()
   const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', PORT: String(port) }
   if (target.kind === 'minimal') {
-    Object.assign(env, { BENCH_STORE: target.store, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW, REDIS_URL: redis?.url ?? '' })
+    Object.assign(env, { BENCH_STORE: target.store, ...BENCH_RATE_LIMIT, REDIS_URL: redis?.url ?? '' })
     return { port, process: await startTarget({ name: target.key, args: [join(benchDir, 'minimal.js')], env, port, readyPath: '/ready', dir }) }
   }
-  Object.assign(env, {
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info', // production's level: one log line per request, written to a file in the scratch directory
-    RATE_LIMIT_MAX,
-    RATE_LIMIT_WINDOW,
-    WORKERS: String(target.workers),
-    ...(target.store === 'redis' ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bench-${target.key}:` } : {})
-  })
-  const started = await startTarget({ name: target.key, args: [join(root, 'dist/src/server.js')], env, port, readyPath: '/health/ready', dir, listeners: target.workers })
+  // The service's log goes to a file in the scratch directory.
+  const serviceSettings = serviceEnv({ port, workers: target.workers, ...(target.store === 'redis' ? { redisUrl: redis.url, keyPrefix: `bench-${target.key}:` } : {}) })
+  const started = await startTarget({ name: target.key, args: [join(root, 'dist/src/server.js')], env: serviceSettings, port, readyPath: '/health/ready', dir, listeners: target.workers })
   return { port, process: started }
 }
 
