@@ -40,8 +40,10 @@ export async function startService (t: Test, env: Record<string, string> = {}, o
   const args = options.entry === 'dist' ? [join(cwd, 'dist/src/server.js')] : ['--import', 'tsx', join(cwd, 'src/server.ts')]
   const child = spawn(process.execPath, args, {
     cwd,
-    // No setting comes from the test's own environment: the service sees only what the test passes.
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    // No setting comes from the test's own environment: the service sees only what the test passes. tap's process
+    // hook still loads its coverage recorder into every child; the service runs through tsx, whose source maps do not
+    // merge with those of the tests' own loader (the whole report collapsed to one line per file), so it is told off.
+    env: { _TAPJS_PROCESSINFO_COVERAGE_: '0', PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

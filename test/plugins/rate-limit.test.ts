@@ -106,6 +106,8 @@ t.test('Redis down, fail closed: 503 problem, readiness 503; recovers when Redis
   const { app } = await buildTestApp(t, { REDIS_URL: redis.url, RATE_LIMIT_MAX: '100', RATE_LIMIT_FAIL_OPEN: 'false', REDIS_COMMAND_TIMEOUT: '100' })
   t.equal((await app.inject('/api/generate')).statusCode, 200)
   await redis.stop()
+  // The client learns of the dead socket asynchronously; on a busy machine that can take a moment.
+  t.ok(await waitFor(async () => (await app.inject('/health/ready')).statusCode === 503, 5000), 'the outage is noticed')
   const refused = await app.inject('/api/generate')
   t.equal(refused.statusCode, 503)
   t.match(refused.json(), { status: 503, success: false, type: 'urn:password-generator:problem:unavailable' })
