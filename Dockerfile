@@ -4,7 +4,7 @@
 # file with dockerfile-utils and dockerfile_lint (.ci/dockerfile-rules.yaml), and rehearsal.test.ts repeats the
 # runtime stage's COPY list outside a container.
 
-FROM node:24.11.1-alpine3.22 AS build
+FROM node:26.10.0-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The npm cache lives in a BuildKit cache mount: it speeds up rebuilds and never lands in a layer.
@@ -15,13 +15,13 @@ COPY plugins ./plugins
 COPY routes ./routes
 RUN npm run build
 
-FROM node:24.11.1-alpine3.22 AS deps
+FROM node:26.10.0-alpine AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No dependency needs an install script; skipping them keeps the production tree to what package-lock.json lists.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:24.11.1-alpine3.22 AS runtime
+FROM node:26.10.0-alpine AS runtime
 ARG APP_VERSION=""
 ARG GIT_COMMIT=unknown
 ARG BUILD_DATE=""
