@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
 import { GeneratorError } from '../src/generator/index.js'
-import { HttpProblem, PROBLEM_TYPES, problem } from '../src/problems.js'
+import { HttpProblem, PROBLEM_TYPES, problem, sendProblem } from '../src/problems.js'
 import type { ProblemBody } from '../src/schemas/problem.js'
 
 // Fastify's own 4xx messages are written for clients and carry no secrets; these say what to do instead.
@@ -26,11 +26,6 @@ function fieldErrors (error: FastifyError): FieldError[] {
   })
 }
 
-function send (request: FastifyRequest, reply: FastifyReply, body: ProblemBody): FastifyReply {
-  body.requestId = request.id
-  return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body)
-}
-
 // Sets the error and not-found handlers: every error leaves as application/problem+json with `success: false`;
 // validation errors name the field, 5xx hide internals and are logged with the error.
 export default fp(async function errors (app) {
@@ -38,26 +33,26 @@ export default fp(async function errors (app) {
     if (error.validation !== undefined) {
       const issues = fieldErrors(error)
       const detail = issues.map((issue: FieldError) => `${issue.in}${issue.field === '' ? '' : '/' + issue.field} ${issue.message}`).join('; ')
-      return send(request, reply, { ...problem(400, detail, PROBLEM_TYPES.validation), errors: issues })
+      return sendProblem(request, reply, { ...problem(400, detail, PROBLEM_TYPES.validation), errors: issues })
     }
     if (error instanceof GeneratorError) {
-      return send(request, reply, { ...problem(400, error.message, PROBLEM_TYPES.impossibleOptions), errors: [{ in: request.method === 'GET' ? 'querystring' : 'body', field: error.field, message: error.message }] })
+      return sendProblem(request, reply, { ...problem(400, error.message, PROBLEM_TYPES.impossibleOptions), errors: [{ in: request.method === 'GET' ? 'querystring' : 'body', field: error.field, message: error.message }] })
     }
     if (error instanceof HttpProblem) {
-      return send(request, reply, problem(error.statusCode, error.message, error.kind))
+      return sendProblem(request, reply, problem(error.statusCode, error.message, error.kind))
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
       request.log.debug({ code: error.code, status }, 'client error')
       // Fastify's own 4xx messages (bad JSON, media type, body size) are written for clients and carry no secrets.
-      return send(request, reply, problem(status, CLIENT_ERROR_DETAILS[error.code] ?? error.message))
+      return sendProblem(request, reply, problem(status, CLIENT_ERROR_DETAILS[error.code] ?? error.message))
     }
     request.log.error({ err: error }, 'request failed')
     const code = status >= 500 && status < 600 ? status : 500
-    return send(request, reply, problem(code, 'The server could not complete the request. Quote the request id when reporting it.'))
+    return sendProblem(request, reply, problem(code, 'The server could not complete the request. Quote the request id when reporting it.'))
   })
 
   app.setNotFoundHandler(function handleNotFound (request, reply) {
-    return send(request, reply, problem(404, `There is no ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}. The API is described at /docs.`))
+    return sendProblem(request, reply, problem(404, `There is no ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}. The API is described at /docs.`))
   })
 }, { name: 'errors', fastify: '5.x' })

@@ -19,19 +19,12 @@ import passphraseRoutes from '../routes/passphrases.js'
 import pageRoutes from '../routes/page.js'
 import passwordRoutes from '../routes/passwords.js'
 import { trustProxy, type Config } from './config.js'
-import { prettyTransport } from './logging.js'
-import { problem } from './problems.js'
-
-export type App = FastifyInstance & { withTypeProvider: () => FastifyInstance }
+import { prettyLogging } from './logging.js'
+import { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './problems.js'
 
 export interface BuildOptions {
   /** Where logs go (tests capture them); stdout when absent. */
   logStream?: NodeJS.WritableStream
-}
-
-function pretty (): { transport?: ReturnType<typeof prettyTransport> } {
-  const transport = prettyTransport()
-  return transport === undefined ? {} : { transport }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -70,7 +63,7 @@ function clientErrorHandler (this: FastifyInstance, error: Error & { code?: stri
   this.log.debug({ code: error.code, status }, 'client error')
   if (socket.writable) {
     const body = JSON.stringify({ ...problem(status, detail), requestId: randomUUID() })
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   }
   socket.destroy()
@@ -79,8 +72,7 @@ function clientErrorHandler (this: FastifyInstance, error: Error & { code?: stri
 // A path that is not valid percent-encoded UTF-8 (/docs/%zz) is found by the router before any hook or handler runs.
 function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400
-  void reply.code(status).type('application/problem+json; charset=utf-8')
-    .send({ ...problem(status, 'The path is not valid percent-encoded UTF-8.'), requestId: request.id })
+  void sendProblem(request, reply, problem(status, 'The path is not valid percent-encoded UTF-8.'))
 }
 
 /** The only place Fastify() is called: every server option lives here. */
@@ -88,7 +80,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const logger: FastifyServerOptions['logger'] = {
     level: config.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    ...(options.logStream === undefined ? pretty() : { stream: options.logStream })
+    ...(options.logStream === undefined ? prettyLogging() : { stream: options.logStream })
   }
   const app = Fastify({
     logger,

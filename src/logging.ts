@@ -1,17 +1,18 @@
 import type { TransportSingleOptions } from 'pino'
 
 /**
- * Human-readable logs for a person at a terminal: pino-pretty when stdout is a TTY and the package is installed (it is
- * a devDependency, absent from production images). Everywhere else, and always in production, JSON lines.
+ * Human-readable logs for a person at a terminal: pino options with pino-pretty as the transport when stdout is a TTY
+ * and the package is installed (a devDependency, absent from production images). Elsewhere, and always in
+ * production, no options: JSON lines.
  */
-export function prettyTransport (stdoutIsTty = process.stdout.isTTY === true): TransportSingleOptions | undefined {
+export function prettyLogging (stdoutIsTty = process.stdout.isTTY === true): { transport?: TransportSingleOptions } {
   if (!stdoutIsTty) {
-    return undefined
+    return {}
   }
   try {
     import.meta.resolve('pino-pretty')
   } catch {
-    return undefined
+    return {}
   }
-  return { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' } }
+  return { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' } } }
 }
