@@ -52,4 +52,7 @@ EXPOSE 5000
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/src/server.js"]
+# The same command as `npm start` (a test keeps them equal): V8's young generation capped at 4 MB per semi-space and
+# the old generation let grow 20% past the live heap between full collections hold a worker under 120 MB of RSS for
+# a few per cent more CPU (BENCHMARKS.md, "Memory"). Drop the two flags to trade memory back for CPU.
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/src/server.js"]

@@ -211,6 +211,17 @@ export async function runWrk ({ url, connections, seconds, onSample }) {
   }
 }
 
+/**
+ * How the bench starts the service: `npm start`'s command (the image's CMD too), i.e. its V8 flags and the built
+ * entry; BENCH_SERVICE_FLAGS (space-separated, empty for none) replaces the flags to compare other V8 settings.
+ */
+export function serviceArgs () {
+  const [, ...args] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.split(' ')
+  const entry = args.pop()
+  const flags = process.env.BENCH_SERVICE_FLAGS === undefined ? args : process.env.BENCH_SERVICE_FLAGS.split(' ').filter((flag) => flag !== '')
+  return [...flags, join(root, entry)]
+}
+
 /** A limit no bench run can reach in the 60 s window: nothing is rejected, but the counting is done on every request. */
 export const BENCH_RATE_LIMIT = { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_WINDOW: '60' }
 

@@ -5,9 +5,9 @@
 // worker found as its children. Asserts, per process, peak RSS < 120 MB and less than 10% growth between the first
 // and the second half of the run (median RSS of the second half's samples over the first half's, halves by time). Exits 1 when a
 // check fails. Request logging stays on (info), written to a scratch file that is deleted afterwards.
-// BENCH_MEMORY_NODE_OPTIONS is passed to the service as NODE_OPTIONS (to try V8 heap limits).
-import { join } from 'node:path'
-import { cpuSeconds, freePort, loadAverage, removeDir, root, rssMb, runWrk, scratchDir, serviceEnv, sleep, startRedis, startTarget } from './lib.js'
+// The service runs with npm start's V8 flags; BENCH_SERVICE_FLAGS replaces them (to compare other heap settings).
+import { relative } from 'node:path'
+import { cpuSeconds, freePort, loadAverage, removeDir, root, rssMb, runWrk, scratchDir, serviceArgs, serviceEnv, sleep, startRedis, startTarget } from './lib.js'
 
 const TOTAL = Number(process.env.BENCH_MEMORY_REQUESTS ?? 2_000_000)
 const CONNECTIONS = Number(process.env.BENCH_MEMORY_CONNECTIONS ?? 100)
@@ -27,12 +27,8 @@ async function runVariant (variant, dir) {
   const [workers, store] = variant.split('-')
   const redis = store === 'redis' ? await startRedis() : null
   const port = await freePort()
-  const env = {
-    ...serviceEnv({ port, workers, ...(redis === null ? {} : { redisUrl: redis.url }) }),
-    // To try V8 heap settings on the service (workers inherit them), e.g. '--max-old-space-size=96'.
-    ...(process.env.BENCH_MEMORY_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_MEMORY_NODE_OPTIONS })
-  }
-  const service = await startTarget({ name: `memory-${variant}`, args: [join(root, 'dist/src/server.js')], env, port, readyPath: '/health/ready', dir, listeners: Number(workers) })
+  const env = serviceEnv({ port, workers, ...(redis === null ? {} : { redisUrl: redis.url }) })
+  const service = await startTarget({ name: `memory-${variant}`, args: serviceArgs(), env, port, readyPath: '/health/ready', dir, listeners: Number(workers) })
   const url = `http://127.0.0.1:${port}/api/generate`
   const label = `WORKERS=${workers}, ${store === 'redis' ? 'Redis' : 'in-memory'}`
   try {
@@ -105,7 +101,8 @@ try {
 
 const lines = [
   `Memory run: ${fmt(TOTAL, 0)} requests per variant (wrk -t1 -c${CONNECTIONS}, POST /api/generate {"length":16}), RSS sampled once a second` +
-    (process.env.BENCH_MEMORY_NODE_OPTIONS === undefined ? '.' : `, NODE_OPTIONS=${process.env.BENCH_MEMORY_NODE_OPTIONS}.`),
+    `; the service started as \`node ${serviceArgs().map((arg) => arg.startsWith(root) ? relative(root, arg) : arg).join(' ')}\`` +
+    (process.env.BENCH_SERVICE_FLAGS === undefined ? ' (npm start).' : ' (BENCH_SERVICE_FLAGS).'),
   '',
   '| variant | process | requests | req/s | errors / non-2xx | CPU µs per request | RSS at start MB | median 1st half | median 2nd half | growth | peak | end | < 120 MB | growth < 10% |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|'

@@ -8,7 +8,7 @@
 // Usage: npm run build && node bench/profile.js
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { benchDir, freePort, root, runWrk, scratchDir, serviceEnv, startRedis, startTarget } from './lib.js'
+import { benchDir, freePort, runWrk, scratchDir, serviceArgs, serviceEnv, startRedis, startTarget } from './lib.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100)
@@ -106,7 +106,7 @@ const minimal = process.env.BENCH_PROFILE_TARGET === 'minimal'
 if (minimal) env.BENCH_STORE = process.env.BENCH_STORE ?? (redis === null ? 'none' : 'redis')
 const service = await startTarget({
   name: 'service',
-  args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, minimal ? join(benchDir, 'minimal.js') : (process.env.BENCH_PROFILE_ENTRY ?? join(root, 'dist/src/server.js'))],
+  args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...(minimal ? [join(benchDir, 'minimal.js')] : process.env.BENCH_PROFILE_ENTRY === undefined ? serviceArgs() : [process.env.BENCH_PROFILE_ENTRY])],
   env,
   port,
   readyPath: minimal ? '/ready' : '/health/ready',

@@ -1,7 +1,8 @@
 // `npm run bench`: builds, then measures in one run, side by side on this machine:
 //   the engine alone (bench/engine.js, in a child process),
 //   the baselines of bench/minimal.js (bare, + @fastify/rate-limit in memory, + @fastify/rate-limit on Redis),
-//   the service (node dist/src/server.js) with WORKERS=1 in memory, WORKERS=1 on Redis, WORKERS=2 on Redis,
+//   the service (npm start's command: node, its V8 flags, dist/src/server.js) with WORKERS=1 in memory, WORKERS=1 on
+//   Redis, WORKERS=2 on Redis,
 // each started here on 127.0.0.1, warmed up, then loaded with wrk (one thread) at 10 and 100 connections for a fixed
 // time. Prints the table and writes it into BENCHMARKS.md between the bench:run markers (BENCH_WRITE=0 to skip).
 //
@@ -9,11 +10,11 @@
 // BENCH_CONNECTIONS (10,100), BENCH_ONLY (comma-separated target keys), BENCH_ENGINE=0 to skip the engine.
 import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { engineTable } from './engine.js'
 import {
-  BENCH_RATE_LIMIT, benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, serviceEnv, sleep, startRedis,
+  BENCH_RATE_LIMIT, benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, serviceArgs, serviceEnv, sleep, startRedis,
   startTarget
 } from './lib.js'
 
@@ -44,7 +45,7 @@ async function startOne (target, dir, redis) {
   }
   // The service's log goes to a file in the scratch directory.
   const serviceSettings = serviceEnv({ port, workers: target.workers, ...(target.store === 'redis' ? { redisUrl: redis.url, keyPrefix: `bench-${target.key}:` } : {}) })
-  const started = await startTarget({ name: target.key, args: [join(root, 'dist/src/server.js')], env: serviceSettings, port, readyPath: '/health/ready', dir, listeners: target.workers })
+  const started = await startTarget({ name: target.key, args: serviceArgs(), env: serviceSettings, port, readyPath: '/health/ready', dir, listeners: target.workers })
   return { port, process: started }
 }
 
@@ -236,7 +237,8 @@ async function main () {
   const report = [
     `Run of ${started.toISOString().replace(/\.\d+Z$/, 'Z')}: ${info.nproc} CPUs (${info.model}), ${info.memoryGb} GB, node ${info.node}, ` +
       `Linux ${info.kernel}, ${info.wrk}, redis-server ${info.redis}. Each row: ${WARMUP} s warm-up, then ${SECONDS} s of ` +
-      '`wrk -t1 -c<conns> -s bench/post.lua` (POST /api/generate, body `{"length":16}`).',
+      '`wrk -t1 -c<conns> -s bench/post.lua` (POST /api/generate, body `{"length":16}`). The service: ' +
+      `\`node ${serviceArgs().map((arg) => arg.startsWith(root) ? relative(root, arg) : arg).join(' ')}\`${process.env.BENCH_SERVICE_FLAGS === undefined ? ' (npm start)' : ' (BENCH_SERVICE_FLAGS)'}.`,
     '',
     mainTable(rows),
     '',

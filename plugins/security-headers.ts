@@ -18,15 +18,18 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null
 }
 
-/** The headers helmet sets with our options, asked of helmet once: they are the same for every response. */
-export function securityHeaderValues (): Record<string, string> {
+/**
+ * The headers helmet sets with our options, asked of helmet once: they are the same for every response. `directives`
+ * replaces the Content-Security-Policy (the docs add Swagger UI's style hash to ours).
+ */
+export function securityHeaderValues (directives: typeof CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY): Record<string, string> {
   const headers: Record<string, string> = {}
   const response = {
     setHeader (name: string, value: unknown) { headers[name.toLowerCase()] = String(value) },
     removeHeader (name: string) { delete headers[name.toLowerCase()] }
   }
   helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: { useDefaults: false, directives },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     // HSTS belongs to whoever terminates TLS (the proxy), not to a service that speaks plain HTTP.

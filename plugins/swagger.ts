@@ -1,10 +1,36 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { serviceVersion } from '../src/config.js'
+import { CONTENT_SECURITY_POLICY, securityHeaderValues } from './security-headers.js'
+
+// Swagger UI's top bar draws its logo (until @fastify/swagger-ui swaps in its own) as an SVG with a <style> element,
+// created by this script: the UI's one inline style. A Content-Security-Policy lets it apply only by the hash of its
+// exact text, so the hash is taken from the script that is served and follows it when @fastify/swagger-ui is upgraded.
+const SWAGGER_UI_PRESET = createRequire(import.meta.url).resolve('@fastify/swagger-ui/static/swagger-ui-standalone-preset.js')
+
+/** The 'sha256-...' source of each <style> element the preset creates (its text is a JSON-compatible literal). */
+function swaggerUiStyleHashes (): string[] {
+  const script = readFileSync(SWAGGER_UI_PRESET, 'utf8')
+  return [...script.matchAll(/\.createElement\("style",null,("(?:[^"\\]|\\.)*")\)/g)].map(([, literal = '']) =>
+    `'sha256-${createHash('sha256').update(JSON.parse(literal) as string).digest('base64')}'`)
+}
+
+/**
+ * The service's own Content-Security-Policy with Swagger UI's style hashes added to style-src. It replaces the one
+ * staticCSP: true would set, which allows styles and fonts from any https: origin, lets the docs be framed and asks
+ * for upgrade-insecure-requests (every asset then fails over a plain-HTTP origin other than localhost).
+ */
+function docsContentSecurityPolicy (): string {
+  const styleSrc = [...CONTENT_SECURITY_POLICY.styleSrc, ...swaggerUiStyleHashes()]
+  return securityHeaderValues({ ...CONTENT_SECURITY_POLICY, styleSrc })['content-security-policy'] ?? ''
+}
 
 // Registers @fastify/swagger (OpenAPI 3.1 built from the route schemas, components named by their $id) and
-// Swagger UI at /docs (JSON at /docs/json).
+// Swagger UI at /docs (JSON at /docs/json), served under the service's Content-Security-Policy plus its style hash.
 export default fp(async function swaggerDocs (app) {
   await app.register(swagger, {
     openapi: {
@@ -41,6 +67,7 @@ export default fp(async function swaggerDocs (app) {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { tryItOutEnabled: true, deepLinking: true, displayRequestDuration: true },
-    staticCSP: true
+    // Set in onSend on every /docs response, after (so instead of) the policy of the security-headers hook.
+    staticCSP: docsContentSecurityPolicy()
   })
 }, { name: 'swagger', fastify: '5.x', dependencies: ['config', 'schemas'] })

@@ -19,7 +19,7 @@ import passphraseRoutes from '../routes/passphrases.js'
 import pageRoutes from '../routes/page.js'
 import passwordRoutes from '../routes/passwords.js'
 import { trustProxy, type Config } from './config.js'
-import { prettyLogging } from './logging.js'
+import { logOutput } from './logging.js'
 import { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './problems.js'
 
 export interface BuildOptions {
@@ -80,7 +80,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const logger: FastifyServerOptions['logger'] = {
     level: config.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    ...(options.logStream === undefined ? prettyLogging() : { stream: options.logStream })
+    ...(options.logStream === undefined ? logOutput() : { stream: options.logStream })
   }
   const app = Fastify({
     logger,
@@ -99,8 +99,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     return503OnClosing: false
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onSend', async function echoRequestId (request, reply) {
+  // Set when the request arrives (synchronously: no promise per request), so every answer carries it, errors too.
+  app.addHook('onRequest', function echoRequestId (request, reply, done) {
     reply.header('x-request-id', request.id)
+    done()
   })
   // JSON is the only body the API takes; without this, text/plain bodies would reach validation instead of a 415.
   app.removeContentTypeParser('text/plain')

@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import { METRICS_REQUEST, METRICS_RESPONSE, SHUTDOWN, isMessage, type MetricsRequest, type MetricsResponse, type ShutdownMessage } from './cluster-messages.js'
 import type { Config } from './config.js'
-import { prettyLogging } from './logging.js'
+import { logOutput } from './logging.js'
 
 /**
  * Workers dying this many times within CRASH_WINDOW_MS, or this many in a row before they could listen (however slowly
@@ -20,7 +20,9 @@ const MAX_RESPAWN_DELAY_MS = 5_000
  * worker, and exits after the last one has exited. It never builds an app.
  */
 export function runPrimary (config: Config, count: number): void {
-  const log = pino({ level: config.LOG_LEVEL, base: { pid: process.pid, role: 'primary' }, ...prettyLogging() })
+  const output = logOutput()
+  const options = { level: config.LOG_LEVEL, base: { pid: process.pid, role: 'primary' } }
+  const log = 'stream' in output ? pino(options, output.stream) : pino({ ...options, transport: output.transport })
   const aggregator = new AggregatorRegistry()
   const crashes: number[] = []
   const listened = new WeakSet<Worker>()

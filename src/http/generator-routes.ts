@@ -36,11 +36,12 @@ export function registerGeneratorEndpoint<Options> (app: FastifyInstance, endpoi
   const counter = endpoint.counter(app)
   const common = { config: { rateLimited: true }, tags: [endpoint.tag] }
 
-  async function answer (options: unknown, request: Parameters<typeof secretMediaType>[0], reply: Parameters<typeof sendSecrets>[0]) {
+  // Synchronous on purpose: nothing here waits, and Fastify sends what a plain handler throws as the error answer.
+  function answer (options: unknown, request: Parameters<typeof secretMediaType>[0], reply: Parameters<typeof sendSecrets>[0]): void {
     const mediaType = secretMediaType(request)
     const { body, secrets } = endpoint.generate(options as Options)
     counter.inc(secrets.length)
-    return sendSecrets(reply, mediaType, body, secrets)
+    sendSecrets(reply, mediaType, body, secrets)
   }
 
   app.post(endpoint.path, {
@@ -57,7 +58,7 @@ export function registerGeneratorEndpoint<Options> (app: FastifyInstance, endpoi
         ...problemResponses({ ...errors, 413: 'The body is larger than BODY_LIMIT.', 415: 'The body is not application/json.' })
       }
     }
-  }, async (request, reply) => await answer(request.body, request, reply))
+  }, (request, reply) => { answer(request.body, request, reply) })
 
   app.get(endpoint.path, {
     config: common.config,
@@ -69,5 +70,5 @@ export function registerGeneratorEndpoint<Options> (app: FastifyInstance, endpoi
       querystring: endpoint.query,
       response: { 200: ok, ...problemResponses(errors) }
     }
-  }, async (request, reply) => await answer(request.query, request, reply))
+  }, (request, reply) => { answer(request.query, request, reply) })
 }

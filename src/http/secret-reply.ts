@@ -63,8 +63,9 @@ export function secretResponse (schema: TSchema, textDescription: string) {
 }
 
 /** A POST without any body gets the defaults, like `{}`: every option is optional. */
-export async function emptyBodyMeansDefaults (request: FastifyRequest): Promise<void> {
+export function emptyBodyMeansDefaults (request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
   if (request.body === undefined || request.body === null) {
     request.body = {}
   }
+  done()
 }

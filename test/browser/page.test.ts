@@ -1,27 +1,17 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page, Response } from 'playwright-core'
 import t from 'tap'
-import { packageRoot } from '../../src/paths.js'
+import { chromiumInstalled, launchChromium, screenshot, watchedPage, type BrowserTest, type WatchedPage } from '../helpers/browser.js'
 import { startService, type Service } from '../helpers/service.js'
 
 // The web page in a real browser: Debian's chromium driven by playwright-core, against the real service.
 
-const CHROMIUM = '/usr/bin/chromium'
-const SCREENSHOTS = join(packageRoot, 'test-output', 'screenshots')
 const LOWER = 'abcdefghijklmnopqrstuvwxyz'
 const UPPER = LOWER.toUpperCase()
 const DIGITS = '0123456789'
 const SYMBOLS = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
 const AMBIGUOUS = 'Il1|O0o\'"`'
 
-type Teardown = { teardown: (fn: () => unknown) => void }
-
-interface OpenPage {
-  page: Page
-  context: BrowserContext
-  /** Console errors, uncaught exceptions and CSP violations seen so far. */
-  problems: string[]
+interface OpenPage extends WatchedPage {
   /** Every answer of the API to the page, in order. */
   answers: Response[]
 }
@@ -34,26 +24,10 @@ let service: Service
 /** A second service that allows two generations a minute, for the 429. */
 let limited: Service
 
-const chromiumInstalled = existsSync(CHROMIUM)
-t.ok(chromiumInstalled, `Chromium must be at ${CHROMIUM} for the browser tests: apt-get install -y chromium`)
-
 /** A fresh browser context (empty localStorage) on `url`, watching for console errors and CSP violations. */
-async function open (t: Teardown, url: string, options: BrowserContextOptions = {}, allowed: RegExp[] = []): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...options })
-  t.teardown(() => context.close())
-  const problems: string[] = []
-  const page = await context.newPage()
-  // Runs before the page's own code; the event fires for anything the Content-Security-Policy blocks. (Code run in
-  // the page is written as strings: the project's TypeScript has no DOM types.)
-  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (event) => {
-    console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' at ' + event.sourceFile + ':' + event.lineNumber)
-  })`)
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !allowed.some((pattern) => pattern.test(message.text()))) {
-      problems.push(`console: ${message.text()}`)
-    }
-  })
-  page.on('pageerror', (error) => { problems.push(`pageerror: ${error.message}`) })
+async function open (t: BrowserTest, url: string, options: BrowserContextOptions = {}, allowed: RegExp[] = []): Promise<OpenPage> {
+  const watched = await watchedPage(t, browser, options, allowed)
+  const { page } = watched
   const answers: Response[] = []
   page.on('response', (response) => {
     if (new URL(response.url()).pathname.startsWith('/api/')) answers.push(response)
@@ -63,7 +37,7 @@ async function open (t: Teardown, url: string, options: BrowserContextOptions = 
     throw new Error(`GET ${url} answered ${response?.status()}`)
   }
   await page.waitForSelector('html[data-ready="true"]')
-  return { page, context, problems, answers }
+  return { ...watched, answers }
 }
 
 function apiResponse (page: Page, path = '/api/'): Promise<Response> {
@@ -100,18 +74,10 @@ async function readClipboard (page: Page): Promise<string> {
   return await page.evaluate('navigator.clipboard.readText()')
 }
 
-async function screenshot (page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true })
-}
-
-if (chromiumInstalled) {
+if (chromiumInstalled(t)) {
   t.before(async () => {
     const [launched, started, limitedStarted] = await Promise.all([
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-      }),
+      launchChromium(t),
       startService(t, { RATE_LIMIT_MAX: '1000', LOG_LEVEL: 'warn' }),
       startService(t, { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW: '60', LOG_LEVEL: 'warn' })
     ])
@@ -119,7 +85,6 @@ if (chromiumInstalled) {
     service = started
     limited = limitedStarted
   })
-  t.teardown(async () => { await browser?.close() })
 
   t.test('the page loads, generates a password at once and shows its strength', async (t) => {
     const opened = await open(t, service.url + '/')

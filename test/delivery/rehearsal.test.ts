@@ -22,6 +22,8 @@ t.setTimeout(360_000)
 const stages = readDockerfile()
 const runtime = stages.at(-1)?.instructions ?? []
 const [uid, gid] = (runtime.filter((i) => i.keyword === 'USER').at(-1)?.args ?? '').split(':').map(Number)
+// The image's command, flags included: ["node", ...V8 flags, "dist/src/server.js"].
+const command = JSON.parse(runtime.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? '[]') as string[]
 
 function configMapData (file: string): Record<string, string> {
   return (parse(readFileSync(join(packageRoot, file), 'utf8')) as { data: Record<string, string> }).data
@@ -63,8 +65,9 @@ t.test('the production build starts as the image user, passes the black-box suit
     GIT_COMMIT: 'rehearsal'
   }
   // Through env(1) without NODE_OPTIONS: tap adds its coverage loader there, which would write into .tap/ as the
-  // unprivileged user; the container runs plain node.
-  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, 'dist/src/server.js'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid, gid } : {}) })
+  // unprivileged user; the container runs plain node, with the image's command.
+  t.equal(command[0], 'node', 'the image runs node itself')
+  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, ...command.slice(1)], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid, gid } : {}) })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
