@@ -52,7 +52,24 @@ export default fp(async function errors (app) {
     return sendProblem(request, reply, problem(code, 'The server could not complete the request. Quote the request id when reporting it.'))
   })
 
+  // The methods of each fixed path, so that a path the service has, asked with a method it lacks, is a 405 with Allow
+  // (RFC 9110 15.5.6) instead of a 404. Paths with parameters or wildcards (the page's /assets/*) stay 404s.
+  const methodsOf = new Map<string, string[]>()
+  app.addHook('onRoute', (route) => {
+    if (/[:*]/.test(route.url)) {
+      return
+    }
+    const methods = methodsOf.get(route.url) ?? []
+    methodsOf.set(route.url, [...new Set([...methods, ...[route.method].flat()])].sort())
+  })
+
   app.setNotFoundHandler(function handleNotFound (request, reply) {
-    return sendProblem(request, reply, problem(404, `There is no ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}. The API is described at /docs.`))
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = methodsOf.get(path)
+    if (allowed !== undefined) {
+      reply.header('allow', allowed.join(', '))
+      return sendProblem(request, reply, problem(405, `${request.method} is not allowed on ${path}: use ${allowed.join(', ')}. The API is described at /docs.`))
+    }
+    return sendProblem(request, reply, problem(404, `There is no ${request.method} ${path.slice(0, 200)}. The API is described at /docs.`))
   })
 }, { name: 'errors', fastify: '5.x' })

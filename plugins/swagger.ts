@@ -67,6 +67,7 @@ export default fp(async function swaggerDocs (app) {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { tryItOutEnabled: true, deepLinking: true, displayRequestDuration: true },
+    theme: { title: 'password-generator API' },
     // Set in onSend on every /docs response, after (so instead of) the policy of the security-headers hook.
     staticCSP: docsContentSecurityPolicy()
   })

@@ -4,7 +4,8 @@ import { CrackTimes, StrengthLabel } from './strength.js'
 
 const passphraseOptions = {
   words: Type.Optional(Type.Integer({ minimum: 3, maximum: 20, default: 6, description: 'Number of words from the EFF large wordlist (7,776 words).' })),
-  separator: Type.Optional(Type.String({ default: '-', maxLength: 8, description: 'Text placed between words (may be empty).' })),
+  // Control characters (newlines above all) would split a passphrase across lines of the text/plain answer.
+  separator: Type.Optional(Type.String({ default: '-', maxLength: 8, pattern: '^\\P{Cc}*$', description: 'Text placed between words (may be empty; no control characters such as newlines or tabs).' })),
   capitalize: Type.Optional(Type.Boolean({ default: false, description: 'Capitalise the first letter of every word (adds no entropy).' })),
   includeNumber: Type.Optional(Type.Boolean({ default: false, description: 'Append one random digit to one random word (adds log2(10 x words) bits).' })),
   count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'How many passphrases to generate.' }))

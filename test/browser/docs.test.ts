@@ -49,6 +49,7 @@ if (chromiumInstalled(t)) {
     const { page, problems } = await watchedPage(t, browser)
     const response = await page.goto(service.url + '/docs')
     t.equal(response?.status(), 200, '/docs loads')
+    t.equal(await page.title(), 'password-generator API', 'the tab names the service')
     await page.waitForSelector('.opblock')
     t.equal(await page.evaluate('document.querySelector(".info .title").firstChild.textContent'), openapi.info.title, 'the API\'s title')
     t.equal((await page.textContent('.info .title .version'))?.trim(), openapi.info.version, 'and version')

@@ -14,6 +14,25 @@ t.test('an unexpected error is a 500 problem that hides internals and is logged 
   t.match(logged, { level: 50, reqId: 'req-500', err: { message: /hunter2/ } }, 'the operator sees the cause')
 })
 
+t.test('a method a path does not have is a 405 that lists the methods it has in Allow', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const [method, url, allow] of [
+    ['PUT', '/api/generate', 'GET, HEAD, POST'],
+    ['DELETE', '/api/passphrase?words=3', 'GET, HEAD, POST'],
+    ['POST', '/health/live', 'GET, HEAD'],
+    ['PATCH', '/', 'GET, HEAD']
+  ] as const) {
+    const res = await app.inject({ method, url })
+    t.equal(res.statusCode, 405, `${method} ${url}`)
+    t.equal(res.headers.allow, allow, `${method} ${url}: Allow`)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.match(res.json(), { status: 405, title: 'Method Not Allowed', success: false, detail: `${method} is not allowed on ${url.split('?')[0] ?? ''}: use ${allow}. The API is described at /docs.` })
+  }
+  const asset = await app.inject({ method: 'POST', url: '/assets/app.css' })
+  t.equal(asset.statusCode, 404, 'paths under a wildcard stay 404s')
+  t.equal(asset.headers.allow, undefined)
+})
+
 t.test('not found names the path and points at the docs', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject('/api/nothing?x=1')

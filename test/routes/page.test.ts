@@ -149,7 +149,9 @@ t.test('unknown and stale asset URLs are the app\'s 404 problem', async (t) => {
     t.match(res.headers['content-type'], /^application\/problem\+json/, url)
     t.equal(res.json().success, false)
   }
-  t.equal((await app.inject({ method: 'POST', url: '/' })).statusCode, 404, 'the page is GET only')
+  const post = await app.inject({ method: 'POST', url: '/' })
+  t.equal(post.statusCode, 405, 'the page is GET only')
+  t.equal(post.headers.allow, 'GET, HEAD')
 })
 
 t.test('the page\'s routes stay out of the OpenAPI document', async (t) => {

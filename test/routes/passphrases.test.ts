@@ -55,6 +55,22 @@ t.test('bad input names the field', async (t) => {
   }
 })
 
+t.test('a separator with a control character is refused: it would split the text/plain answer\'s lines', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const separator of ['\n', '\r\n', '\t', ' \u0000 ', '\u007f', '\u0085']) {
+    const res = await app.inject({ method: 'POST', url: '/api/passphrase', headers: { accept: 'text/plain' }, payload: { separator } })
+    t.equal(res.statusCode, 400, JSON.stringify(separator))
+    t.match(res.json(), { errors: [{ in: 'body', field: 'separator' }] })
+  }
+  const query = await app.inject({ url: '/api/passphrase?words=3&separator=%0A', headers: { accept: 'text/plain' } })
+  t.equal(query.statusCode, 400, 'in the query string too')
+  for (const separator of ['', ' ', '·', ' – ', '🔑']) {
+    const res = await app.inject({ method: 'POST', url: '/api/passphrase', headers: { accept: 'text/plain' }, payload: { separator, words: 3, count: 2 } })
+    t.equal(res.statusCode, 200, `${JSON.stringify(separator)} is fine`)
+    t.equal(res.body.split('\n').length, 3, 'two lines, one per passphrase')
+  }
+})
+
 t.test('passphrases never reach the logs', async (t) => {
   const { app, rawLogs } = await buildTestApp(t, { LOG_LEVEL: 'trace' })
   const secrets: string[] = []

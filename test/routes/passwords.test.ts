@@ -144,8 +144,9 @@ t.test('malformed, empty, oversized and non-JSON bodies', async (t) => {
   const proto = await app.inject({ method: 'POST', url: '/api/generate', headers: json, payload: '{"__proto__": {"length": 5}}' })
   t.equal(proto.statusCode, 400)
   const wrongMethod = await app.inject({ method: 'DELETE', url: '/api/generate' })
-  t.equal(wrongMethod.statusCode, 404)
-  t.match(wrongMethod.json(), { status: 404, success: false })
+  t.equal(wrongMethod.statusCode, 405)
+  t.equal(wrongMethod.headers.allow, 'GET, HEAD, POST')
+  t.match(wrongMethod.json(), { status: 405, success: false })
 })
 
 t.test('generated passwords never reach the logs, even at trace level', async (t) => {
