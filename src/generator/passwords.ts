@@ -91,7 +91,9 @@ interface Sampler {
 }
 
 const samplers = new WeakMap<PasswordPolicy, Sampler>()
-const cache = new Map<string, PasswordPolicy>()
+const cache = new Map<number | string, PasswordPolicy>()
+/** The key used last: a repeat of it is already at the back of the Map's order and needs no re-insertion. */
+let lastKey: number | string | undefined
 
 const FLAGS = ['lowercase', 'uppercase', 'digits', 'symbols', 'excludeAmbiguous', 'requireEachClass'] as const
 
@@ -110,10 +112,11 @@ function checkOptions (options: PasswordOptions): void {
   }
 }
 
-function cacheKey (options: PasswordOptions): string {
-  let flags = ''
-  for (const flag of FLAGS) flags += options[flag] ? '1' : '0'
-  return `${options.length} ${flags} ${options.exclude}`
+// A number when nothing is excluded (the common case: no string to build or hash), else a string; never equal.
+function cacheKey (options: PasswordOptions): number | string {
+  let key = options.length
+  for (const flag of FLAGS) key = key * 2 + (options[flag] ? 1 : 0)
+  return options.exclude === '' ? key : `${key} ${options.exclude}`
 }
 
 function buildPolicy (options: PasswordOptions): PasswordPolicy {
@@ -185,15 +188,19 @@ export function createPasswordPolicy (options: PasswordOptions): PasswordPolicy 
   const key = cacheKey(options)
   const cached = cache.get(key)
   if (cached !== undefined) {
-    // Re-inserting moves the entry to the back of the Map's insertion order: least recently used goes first.
-    cache.delete(key)
-    cache.set(key, cached)
+    if (key !== lastKey) {
+      // Re-inserting moves the entry to the back of the Map's insertion order: least recently used goes first.
+      cache.delete(key)
+      cache.set(key, cached)
+      lastKey = key
+    }
     return cached
   }
   const policy = buildPolicy(options)
   cache.set(key, policy)
+  lastKey = key
   if (cache.size > POLICY_CACHE_SIZE) {
-    cache.delete(cache.keys().next().value as string)
+    cache.delete(cache.keys().next().value as number | string)
   }
   return policy
 }

@@ -221,6 +221,18 @@ t.test('policies are immutable, memoised and evicted least recently used first',
   t.same(rebuilt, untouched, '...and is rebuilt equal')
 })
 
+t.test('the recency order holds when the same options come many times in a row (the common case)', async (t) => {
+  // Keys with and without `exclude` (numbers and strings inside): the first and the third set differ only there.
+  const [first, second, third] = [options({ length: 31 }), options({ length: 32 }), options({ length: 31, exclude: 'q' })]
+  const policies = [first, second, third].map((o) => createPasswordPolicy(o))
+  t.equal(new Set(policies).size, 3, 'three option sets, three policies')
+  for (let i = 0; i < 5; i++) t.equal(createPasswordPolicy(first), policies[0], `repeat ${i + 1} of the first`)
+  for (let i = 0; i < POLICY_CACHE_SIZE - 2; i++) createPasswordPolicy(options({ length: 200 + i }))
+  // Of the three, the second is now the least recently used (then the third): the first was used last.
+  t.equal(createPasswordPolicy(first), policies[0], 'the repeatedly used set survives')
+  t.not(createPasswordPolicy(second), policies[1], 'the least recently used one was evicted')
+})
+
 t.test('generatePasswords and generatePassword guard their inputs', async (t) => {
   const policy = createPasswordPolicy(options({}))
   const passwords = generatePasswords(policy, 50)
