@@ -88,7 +88,7 @@ if (chromiumInstalled(t)) {
 
   t.test('the page loads, generates a password at once and shows its strength', async (t) => {
     const opened = await open(t, service.url + '/')
-    const { page, context, problems } = opened
+    const { page, problems } = opened
     const [secret] = await secrets(page)
     t.equal(secret?.length, 16, 'a 16-character password on arrival')
     for (const set of [LOWER, UPPER, DIGITS, SYMBOLS]) {
@@ -113,7 +113,7 @@ if (chromiumInstalled(t)) {
 
   t.test('options change what is generated, and are remembered', async (t) => {
     const opened = await open(t, service.url + '/', {}, [/status of 400/])
-    const { page, context, problems } = opened
+    const { page, problems } = opened
 
     await page.fill('#length', '24')
     await setChecked(page, { symbols: false })
@@ -191,7 +191,7 @@ if (chromiumInstalled(t)) {
 
   t.test('the language follows the browser, can be switched, and is remembered; Arabic is right-to-left', async (t) => {
     const opened = await open(t, service.url + '/', { locale: 'de-DE' })
-    const { page, context, problems } = opened
+    const { page, problems } = opened
     t.equal(await page.getAttribute('html', 'lang'), 'de', 'German from navigator.languages')
     t.equal(await page.textContent('h1'), 'Passwort-Generator')
     t.equal(await page.textContent('#result-meta'), '16 Zeichen')
@@ -222,7 +222,7 @@ if (chromiumInstalled(t)) {
 
   t.test('passphrase mode', async (t) => {
     const opened = await open(t, service.url + '/')
-    const { page, context, problems } = opened
+    const { page, problems } = opened
     const answered = apiResponse(page, '/api/passphrase')
     await page.click('label[for="mode-passphrase"]')
     await answered
@@ -312,7 +312,7 @@ if (chromiumInstalled(t)) {
 
   t.test('a 429 says when to try again', async (t) => {
     const opened = await open(t, limited.url + '/', {}, [/status of 429/])
-    const { page, context, problems } = opened
+    const { page, problems } = opened
     let answer = { status: 200, headers: {} as Record<string, string> }
     for (let click = 0; click < 4 && answer.status !== 429; click++) {
       answer = await clickAndWait(opened, '#regenerate')

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import t from 'tap'
+import type { LightMyRequestResponse } from 'fastify'
+import t, { type Test } from 'tap'
 import { AMBIGUOUS_CHARACTERS, CHARACTER_CLASSES, WORDS } from '../../src/generator/index.js'
 import { buildTestApp } from '../helpers/app.js'
 
@@ -182,32 +183,68 @@ function coerceQuery (request: Record<string, unknown>, model: Record<string, Ch
   }))
 }
 
-t.test('passwords: every body or query gets a 200 that meets every constraint, or a 400 problem', async (t) => {
+type Via = 'POST' | 'GET'
+
+interface Endpoint<Options> {
+  path: string
+  fields: Record<string, fc.Arbitrary<unknown>>
+  seed: number
+  /** The model's verdict on what the service received: the options it must generate with, or null for a 400. */
+  acceptable: (received: Record<string, unknown>, via: Via) => Options | null
+  /** Throws unless a 200 answer (already checked for status and Cache-Control) carries what `options` ask for. */
+  checkSecrets: (res: LightMyRequestResponse, accept: string | undefined, options: Options) => void
+}
+
+/**
+ * The property both endpoints must have, sent as a JSON body and as a query string: every generated request gets
+ * either a 400 problem+json (when the model refuses it) or an uncacheable 200 whose secrets meet every constraint;
+ * both outcomes are well represented, nothing is logged as an error and Object.prototype stays untouched.
+ */
+async function everyRequestGetsItsAnswer<Options> (t: Test, endpoint: Endpoint<Options>): Promise<void> {
   const { app, logs } = await buildTestApp(t, { RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn' })
   for (const via of ['POST', 'GET'] as const) {
     const outcomes: Outcomes = { accepted: 0, rejected: 0 }
-    await fc.assert(fc.asyncProperty(requestObject(passwordFields), acceptHeader, async (generated, accept) => {
+    await fc.assert(fc.asyncProperty(requestObject(endpoint.fields), acceptHeader, async (generated, accept) => {
       // What the server sees: the JSON round trip (NaN and Infinity become null, -0 becomes 0) or query text.
       const sent = via === 'POST' ? JSON.parse(JSON.stringify(generated)) as Record<string, unknown> : asQueryValues(generated)
-      const options = accepted(via === 'POST' ? sent : coerceQuery(sent, PASSWORD_MODEL), PASSWORD_MODEL, PASSWORD_DEFAULTS)
-      const classes = options === null ? null : effectiveClasses(options)
+      const options = endpoint.acceptable(sent, via)
       const res = await app.inject({
         method: via,
-        url: via === 'POST' ? '/api/generate' : `/api/generate?${queryString(sent)}`,
-        headers: accept === undefined ? {} : { accept },
-        ...(via === 'POST' ? { payload: JSON.stringify(sent), headers: { 'content-type': 'application/json', ...(accept === undefined ? {} : { accept }) } } : {})
+        url: via === 'POST' ? endpoint.path : `${endpoint.path}?${queryString(sent)}`,
+        headers: { ...(accept === undefined ? {} : { accept }), ...(via === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        ...(via === 'POST' ? { payload: JSON.stringify(sent) } : {})
       })
-      if (options === null || classes === null) {
+      if (options === null) {
         outcomes.rejected++
         if (res.statusCode !== 400) throw new Error(`expected 400, got ${res.statusCode}: ${res.body.slice(0, 300)}`)
         if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) throw new Error('a 400 that is not problem+json')
-        const problem = res.json() as { status: number, success: boolean, errors?: unknown[] }
+        const problem = res.json() as { status: number, success: boolean }
         if (problem.status !== 400 || problem.success !== false) throw new Error(`bad problem body ${res.body}`)
         return
       }
       outcomes.accepted++
       if (res.statusCode !== 200) throw new Error(`expected 200, got ${res.statusCode}: ${res.body.slice(0, 300)}`)
       if (res.headers['cache-control'] !== 'no-store') throw new Error('a secret without Cache-Control: no-store')
+      endpoint.checkSecrets(res, accept, options)
+    }), { seed: endpoint.seed, numRuns: RUNS })
+    t.comment(`${via}: ${RUNS} runs, seed ${endpoint.seed}: ${outcomes.accepted} accepted, ${outcomes.rejected} rejected`)
+    t.ok(outcomes.accepted > RUNS / 5 && outcomes.rejected > RUNS / 5, `${via}: both outcomes are well represented`)
+  }
+  t.same(logs.filter((line) => Number(line.level) >= 50), [], 'no error was logged')
+  t.equal(Object.keys(Object.prototype).length, 0, 'Object.prototype is untouched')
+}
+
+t.test('passwords: every body or query gets a 200 that meets every constraint, or a 400 problem', async (t) => {
+  await everyRequestGetsItsAnswer<{ options: PasswordOptions, classes: string[] }>(t, {
+    path: '/api/generate',
+    fields: passwordFields,
+    seed: SEED,
+    acceptable (received, via) {
+      const options = accepted(via === 'POST' ? received : coerceQuery(received, PASSWORD_MODEL), PASSWORD_MODEL, PASSWORD_DEFAULTS)
+      const classes = options === null ? null : effectiveClasses(options)
+      return options === null || classes === null ? null : { options, classes }
+    },
+    checkSecrets (res, accept, { options, classes }) {
       let passwords: string[]
       if (accept === 'text/plain') {
         passwords = res.body.split('\n').slice(0, -1)
@@ -227,35 +264,17 @@ t.test('passwords: every body or query gets a 200 that meets every constraint, o
         const violation = passwordViolation(password, options, classes)
         if (violation !== undefined) throw new Error(`${JSON.stringify(password)}: ${violation} (options ${JSON.stringify(options)})`)
       }
-    }), { seed: SEED, numRuns: RUNS })
-    t.comment(`${via}: ${RUNS} runs, seed ${SEED}: ${outcomes.accepted} accepted, ${outcomes.rejected} rejected`)
-    t.ok(outcomes.accepted > RUNS / 5 && outcomes.rejected > RUNS / 5, `${via}: both outcomes are well represented`)
-  }
-  t.same(logs.filter((line) => Number(line.level) >= 50), [], 'no error was logged')
-  t.equal(Object.keys(Object.prototype).length, 0, 'Object.prototype is untouched')
+    }
+  })
 })
 
 t.test('passphrases: every body or query gets a 200 that meets every constraint, or a 400 problem', async (t) => {
-  const { app, logs } = await buildTestApp(t, { RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'warn' })
-  for (const via of ['POST', 'GET'] as const) {
-    const outcomes: Outcomes = { accepted: 0, rejected: 0 }
-    await fc.assert(fc.asyncProperty(requestObject(passphraseFields), acceptHeader, async (generated, accept) => {
-      const sent = via === 'POST' ? JSON.parse(JSON.stringify(generated)) as Record<string, unknown> : asQueryValues(generated)
-      const options = accepted(via === 'POST' ? sent : coerceQuery(sent, PASSPHRASE_MODEL), PASSPHRASE_MODEL, PASSPHRASE_DEFAULTS)
-      const res = await app.inject({
-        method: via,
-        url: via === 'POST' ? '/api/passphrase' : `/api/passphrase?${queryString(sent)}`,
-        headers: { ...(accept === undefined ? {} : { accept }), ...(via === 'POST' ? { 'content-type': 'application/json' } : {}) },
-        ...(via === 'POST' ? { payload: JSON.stringify(sent) } : {})
-      })
-      if (options === null) {
-        outcomes.rejected++
-        if (res.statusCode !== 400) throw new Error(`expected 400, got ${res.statusCode}: ${res.body.slice(0, 300)}`)
-        if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) throw new Error('a 400 that is not problem+json')
-        return
-      }
-      outcomes.accepted++
-      if (res.statusCode !== 200) throw new Error(`expected 200, got ${res.statusCode}: ${res.body.slice(0, 300)}`)
+  await everyRequestGetsItsAnswer<PassphraseOptions>(t, {
+    path: '/api/passphrase',
+    fields: passphraseFields,
+    seed: SEED + 1,
+    acceptable: (received, via) => accepted(via === 'POST' ? received : coerceQuery(received, PASSPHRASE_MODEL), PASSPHRASE_MODEL, PASSPHRASE_DEFAULTS),
+    checkSecrets (res, accept, options) {
       let passphrases: string[]
       if (accept === 'text/plain') {
         // One per line: no accepted separator contains a line break.
@@ -272,11 +291,8 @@ t.test('passphrases: every body or query gets a 200 that meets every constraint,
       for (const passphrase of passphrases) {
         if (!passphraseParses(passphrase, options)) throw new Error(`${JSON.stringify(passphrase)} is not ${options.words} words as asked (${JSON.stringify(options)})`)
       }
-    }), { seed: SEED + 1, numRuns: RUNS })
-    t.comment(`${via}: ${RUNS} runs, seed ${SEED + 1}: ${outcomes.accepted} accepted, ${outcomes.rejected} rejected`)
-    t.ok(outcomes.accepted > RUNS / 5 && outcomes.rejected > RUNS / 5, `${via}: both outcomes are well represented`)
-  }
-  t.same(logs.filter((line) => Number(line.level) >= 50), [], 'no error was logged')
+    }
+  })
 })
 
 t.test('the passphrase model has teeth', async (t) => {

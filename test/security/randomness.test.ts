@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { WORDS, countValidPasswords, createPasswordPolicy, generatePassphrases, generatePasswords, type PasswordOptions, type PasswordPolicy } from '../../src/generator/index.js'
+import { WORDS, createPasswordPolicy, generatePassphrases, generatePasswords, type PasswordOptions, type PasswordPolicy } from '../../src/generator/index.js'
 import { ALPHA, chiSquare, uniform, type ChiSquareResult } from '../src/generator/chi-square.js'
+import { characterMarginals } from '../src/generator/marginals.js'
 
 // Randomness at scale, through the engine's public API. test/src/generator/ already checks each position against
 // the alphabet with about 10^4 passwords per option set, the digit count, full enumerations of tiny policies and
@@ -91,30 +92,6 @@ t.test('without requireEachClass: characters, (position, character) and adjacent
   }
 })
 
-/**
- * With requireEachClass every valid password is equally likely, so at any position a character of class i has
- * probability (number of ways the other length - 1 positions supply every other class) / (valid passwords),
- * counted by inclusion–exclusion; the same for every position and every character of the class.
- */
-function exactCharacterProbabilities (policy: PasswordPolicy): number[] {
-  const sizes = policy.classes.map((c) => c.characters.length)
-  const total = sizes.reduce((a, b) => a + b, 0)
-  const { length } = policy.options
-  const valid = countValidPasswords(sizes, length, true)
-  const perCharacter = sizes.map((_, i) => {
-    const others = sizes.filter((_, j) => j !== i)
-    let completions = 0n
-    for (let missed = 0; missed < 1 << others.length; missed++) {
-      let remaining = total
-      let sign = 1n
-      others.forEach((size, j) => { if (((missed >> j) & 1) === 1) { remaining -= size; sign = -sign } })
-      completions += sign * BigInt(remaining) ** BigInt(length - 1)
-    }
-    return Number(completions * 10n ** 15n / valid) / 1e15
-  })
-  return policy.classes.flatMap((c, i) => [...c.characters].map(() => perCharacter[i]!))
-}
-
 t.test('with requireEachClass: (position, character) follows the exact uniform-over-valid law', async (t) => {
   const cases: Array<[string, PasswordOptions, number]> = [
     ['defaults at length 20', { ...ALL, length: 20, requireEachClass: true }, 60_000],
@@ -122,7 +99,7 @@ t.test('with requireEachClass: (position, character) follows the exact uniform-o
   ]
   for (const [label, options, count] of cases) {
     const policy = createPasswordPolicy(options)
-    const perCharacter = exactCharacterProbabilities(policy)
+    const perCharacter = characterMarginals(policy)
     const sum = perCharacter.reduce((a, b) => a + b, 0)
     t.ok(Math.abs(sum - 1) < 1e-9, `${label}: the exact probabilities sum to 1 (${sum})`)
     const { length } = options

@@ -8,6 +8,7 @@ import {
 } from '../../../src/generator/passwords.js'
 import type { PasswordOptions, PasswordPolicy } from '../../../src/generator/passwords.js'
 import { ALPHA, chiSquare, describe, uniform } from './chi-square.js'
+import { characterMarginals } from './marginals.js'
 
 // The classes and the ambiguous set written out independently of charsets.ts.
 const CLASSES = [
@@ -368,34 +369,10 @@ t.test('without requireEachClass every position is uniform over the effective al
   }
 })
 
-/**
- * With requireEachClass, the exact share of valid passwords with a given character (of class `i`) at a given
- * position: the other length - 1 characters may be anything, but must supply every other class. Counted by
- * inclusion–exclusion over the other classes they might miss.
- */
-function positionMarginals (policy: PasswordPolicy): number[] {
-  const sizes = policy.classes.map((c) => c.characters.length)
-  const total = sizes.reduce((a, b) => a + b, 0)
-  const { length } = policy.options
-  const valid = countValidPasswords(sizes, length, true)
-  const completions = sizes.map((_, i) => {
-    const others = sizes.filter((_, j) => j !== i)
-    let count = 0n
-    for (let missed = 0; missed < 1 << others.length; missed++) {
-      let remaining = total
-      let sign = 1n
-      others.forEach((size, j) => { if ((missed >> j) & 1) { remaining -= size; sign = -sign } })
-      count += sign * BigInt(remaining) ** BigInt(length - 1)
-    }
-    return Number(count) / Number(valid)
-  })
-  return policy.classes.flatMap((c, i) => [...c.characters].map(() => completions[i]!))
-}
-
 t.test('with requireEachClass every position follows the exact uniform-over-valid marginal', async (t) => {
   for (const o of [options({ length: 6, exclude: 'abcdefghijklmnopqrs' }), options({ length: 5, symbols: false, exclude: '2345678' })]) {
     const policy = createPasswordPolicy(o)
-    const marginals = positionMarginals(policy)
+    const marginals = characterMarginals(policy)
     t.ok(Math.abs(marginals.reduce((a, b) => a + b, 0) - 1) < 1e-12, 'the marginals form a distribution')
     positionCounts(policy, 15_000).forEach((row, position) => {
       const result = chiSquare(row, marginals)
