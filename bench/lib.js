@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import { mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir, totalmem } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -220,6 +220,12 @@ export function serviceArgs () {
   const entry = args.pop()
   const flags = process.env.BENCH_SERVICE_FLAGS === undefined ? args : process.env.BENCH_SERVICE_FLAGS.split(' ').filter((flag) => flag !== '')
   return [...flags, join(root, entry)]
+}
+
+/** The service's command line as the reports print it: `node <flags> dist/src/server.js (npm start)`. */
+export function serviceCommand () {
+  const args = serviceArgs().map((arg) => arg.startsWith(root) ? relative(root, arg) : arg)
+  return `\`node ${args.join(' ')}\` (${process.env.BENCH_SERVICE_FLAGS === undefined ? 'npm start' : 'BENCH_SERVICE_FLAGS'})`
 }
 
 /** A limit no bench run can reach in the 60 s window: nothing is rejected, but the counting is done on every request. */

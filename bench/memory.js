@@ -6,8 +6,7 @@
 // and the second half of the run (median RSS of the second half's samples over the first half's, halves by time). Exits 1 when a
 // check fails. Request logging stays on (info), written to a scratch file that is deleted afterwards.
 // The service runs with npm start's V8 flags; BENCH_SERVICE_FLAGS replaces them (to compare other heap settings).
-import { relative } from 'node:path'
-import { cpuSeconds, freePort, loadAverage, removeDir, root, rssMb, runWrk, scratchDir, serviceArgs, serviceEnv, sleep, startRedis, startTarget } from './lib.js'
+import { cpuSeconds, freePort, loadAverage, removeDir, rssMb, runWrk, scratchDir, serviceArgs, serviceCommand, serviceEnv, sleep, startRedis, startTarget } from './lib.js'
 
 const TOTAL = Number(process.env.BENCH_MEMORY_REQUESTS ?? 2_000_000)
 const CONNECTIONS = Number(process.env.BENCH_MEMORY_CONNECTIONS ?? 100)
@@ -101,8 +100,7 @@ try {
 
 const lines = [
   `Memory run: ${fmt(TOTAL, 0)} requests per variant (wrk -t1 -c${CONNECTIONS}, POST /api/generate {"length":16}), RSS sampled once a second` +
-    `; the service started as \`node ${serviceArgs().map((arg) => arg.startsWith(root) ? relative(root, arg) : arg).join(' ')}\`` +
-    (process.env.BENCH_SERVICE_FLAGS === undefined ? ' (npm start).' : ' (BENCH_SERVICE_FLAGS).'),
+    `; the service started as ${serviceCommand()}.`,
   '',
   '| variant | process | requests | req/s | errors / non-2xx | CPU µs per request | RSS at start MB | median 1st half | median 2nd half | growth | peak | end | < 120 MB | growth < 10% |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|'

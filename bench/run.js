@@ -10,11 +10,11 @@
 // BENCH_CONNECTIONS (10,100), BENCH_ONLY (comma-separated target keys), BENCH_ENGINE=0 to skip the engine.
 import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { engineTable } from './engine.js'
 import {
-  BENCH_RATE_LIMIT, benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, serviceArgs, serviceEnv, sleep, startRedis,
+  BENCH_RATE_LIMIT, benchDir, cpuSeconds, freePort, loadAverage, machine, removeDir, root, rssMb, runWrk, scratchDir, serviceArgs, serviceCommand, serviceEnv, sleep, startRedis,
   startTarget
 } from './lib.js'
 
@@ -238,7 +238,7 @@ async function main () {
     `Run of ${started.toISOString().replace(/\.\d+Z$/, 'Z')}: ${info.nproc} CPUs (${info.model}), ${info.memoryGb} GB, node ${info.node}, ` +
       `Linux ${info.kernel}, ${info.wrk}, redis-server ${info.redis}. Each row: ${WARMUP} s warm-up, then ${SECONDS} s of ` +
       '`wrk -t1 -c<conns> -s bench/post.lua` (POST /api/generate, body `{"length":16}`). The service: ' +
-      `\`node ${serviceArgs().map((arg) => arg.startsWith(root) ? relative(root, arg) : arg).join(' ')}\`${process.env.BENCH_SERVICE_FLAGS === undefined ? ' (npm start)' : ' (BENCH_SERVICE_FLAGS)'}.`,
+      `${serviceCommand()}.`,
     '',
     mainTable(rows),
     '',
